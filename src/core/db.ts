@@ -95,7 +95,8 @@ export async function closeDb(): Promise<void> {
 /** A collection and the indexes declared beside its model. */
 export interface CollectionSpec {
   name: string;
-  indexes: IndexDescription[];
+  /** Every index is named, so start-up can tell which already exist. */
+  indexes: (IndexDescription & { name: string })[];
 }
 
 /**
@@ -120,7 +121,13 @@ export async function collection<T extends Document>(
   return coll;
 }
 
-/** Creates a model's indexes; the server skips those that already exist. */
+/**
+ * Creates the indexes a model declares that the collection lacks. Reading
+ * the list first means a warm deployment issues no index builds at all,
+ * and lets a database user without the createIndex privilege run the API
+ * once the indexes exist. Missing indexes are created one per call, which
+ * also keeps FerretDB 1.x from failing on a batch that partly exists.
+ */
 export async function ensureIndexes<T extends Document>(
   coll: Collection<T>,
   spec: CollectionSpec
@@ -130,12 +137,34 @@ export async function ensureIndexes<T extends Document>(
   }
 
   try {
-    await coll.createIndexes(spec.indexes);
+    const existing = new Set(
+      (await coll.listIndexes().toArray().catch(ifMissing([]))).map(
+        (index) => index.name as string
+      )
+    );
+
+    for (const index of spec.indexes) {
+      if (!existing.has(index.name)) {
+        await coll.createIndexes([index]);
+      }
+    }
   } catch (error) {
     throw asUnavailable(error);
   }
 
   logger.debug(LogMessage.dbIndexesEnsured, { collection: spec.name });
+}
+
+const NAMESPACE_NOT_FOUND = 26;
+
+/** Treats "collection does not exist" as an empty answer. */
+function ifMissing<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) {
+      return fallback;
+    }
+    throw error;
+  };
 }
 
 async function connect(config: Settings): Promise<Connection> {

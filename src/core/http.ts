@@ -278,19 +278,33 @@ function readJson(
   return value;
 }
 
+/** How deeply a request body may nest objects and arrays. */
+export const MAX_BODY_DEPTH = 16;
+
 /**
  * Refuses keys that MongoDB would read as operators or paths anywhere in
- * the body, before any schema sees them.
+ * the body, and nesting deeper than any valid body needs, before any schema
+ * sees them.
  */
-function rejectOperatorKeys(value: unknown, path: string): void {
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      rejectOperatorKeys(item, `${path}[${i}]`);
-    }
+function rejectOperatorKeys(value: unknown, path: string, depth = 0): void {
+  if (value === null || typeof value !== 'object') {
     return;
   }
 
-  if (value === null || typeof value !== 'object') {
+  if (depth >= MAX_BODY_DEPTH) {
+    throw new ValidationError([
+      {
+        path: path || 'body',
+        rule: 'max_depth',
+        message: `nests deeper than ${MAX_BODY_DEPTH} levels`,
+      },
+    ]);
+  }
+
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      rejectOperatorKeys(item, `${path}[${i}]`, depth + 1);
+    }
     return;
   }
 
@@ -307,7 +321,7 @@ function rejectOperatorKeys(value: unknown, path: string): void {
       ]);
     }
 
-    rejectOperatorKeys(inner, where);
+    rejectOperatorKeys(inner, where, depth + 1);
   }
 }
 
