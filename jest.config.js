@@ -4,8 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '\\.[cm]?[jt]s$': '<rootDir>/test/support/transform.cjs' },
-  // @middy/core ships only ES modules; everything else is CommonJS already.
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // These packages ship only ES modules; everything else is CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|@seriousme)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/env.ts'],

@@ -48,6 +48,12 @@ export interface Route {
   conditional?: boolean;
   /** Whether the operation honours `If-Match`. */
   ifMatch?: boolean;
+  /**
+   * False for routes that answer from code alone. They never open the
+   * database, so they also ignore an Authorization header: checking a key
+   * needs the database.
+   */
+  database?: false;
 }
 
 const SlugParams = z.strictObject({ slug: Slug });
@@ -206,6 +212,7 @@ export const routes = [
       description: 'The OpenAPI document',
     },
     conditional: true,
+    database: false,
   },
   {
     operation: 'getDocs',
@@ -221,6 +228,7 @@ export const routes = [
       description: 'An HTML page',
     },
     conditional: true,
+    database: false,
   },
 ] as const satisfies readonly Route[];
 

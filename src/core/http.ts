@@ -197,9 +197,11 @@ async function authenticate(
     throw new UnauthorizedError(decided?.reason);
   }
 
-  return headers.authorization === undefined
-    ? undefined
-    : verifyApiKey(headers.authorization);
+  if (route.database === false || headers.authorization === undefined) {
+    return undefined;
+  }
+
+  return verifyApiKey(headers.authorization);
 }
 
 /** Lower-cases header names; API Gateway already joins repeated headers. */

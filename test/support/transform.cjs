@@ -26,8 +26,18 @@ module.exports = {
       .digest('hex');
   },
   process(source, filename) {
+    // ES modules that locate files with import.meta.url get the CommonJS
+    // equivalent, since import.meta does not exist in CommonJS.
+    const meta = source.includes('import.meta.url')
+      ? {
+          define: { 'import.meta.url': '__importMetaUrl' },
+          banner:
+            "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+        }
+      : {};
     const { code, map } = transformSync(source, {
       ...OPTIONS,
+      ...meta,
       loader: filename.endsWith('.ts') ? 'ts' : 'js',
       sourcefile: filename,
     });

@@ -1,0 +1,35 @@
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/**
+ * Packages the runtime provides, or that the MongoDB driver loads only when
+ * a feature asks for them (Kerberos, client-side encryption, compression,
+ * SOCKS, cloud credentials). Leaving them out keeps every bundle small and
+ * free of native code; the driver reports a clear error if one is needed.
+ */
+export const EXTERNAL_MODULES = [
+  '@aws-sdk/*',
+  '@smithy/*',
+  'kerberos',
+  'mongodb-client-encryption',
+  '@mongodb-js/zstd',
+  'snappy',
+  'socks',
+  'aws4',
+  'gcp-metadata',
+  '@aws-sdk/credential-providers',
+];
+
+/** How every function is bundled; the benchmarks reuse these options. */
+export const BUNDLING: BundlingOptions = {
+  format: OutputFormat.CJS,
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  keepNames: false,
+  metafile: true,
+  externalModules: EXTERNAL_MODULES,
+  // Prefer ES module entry points, which esbuild can tree-shake.
+  mainFields: ['module', 'main'],
+};
