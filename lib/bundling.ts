@@ -1,5 +1,11 @@
+import { join } from 'node:path';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** Packages replaced by a smaller module in lib/shims at bundling time. */
+export const ALIASES: Readonly<Record<string, string>> = {
+  'whatwg-url': join(__dirname, 'shims', 'whatwg-url.ts'),
+};
 
 /**
  * Packages the runtime provides, or that the MongoDB driver loads only when
@@ -32,4 +38,7 @@ export const BUNDLING: BundlingOptions = {
   externalModules: EXTERNAL_MODULES,
   // Prefer ES module entry points, which esbuild can tree-shake.
   mainFields: ['module', 'main'],
+  esbuildArgs: Object.fromEntries(
+    Object.entries(ALIASES).map(([name, path]) => [`--alias:${name}`, path])
+  ),
 };

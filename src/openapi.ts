@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_BODY_BYTES, PUBLIC_MAX_AGE_SECONDS } from './core/http';
 import { Problem } from './core/problem';
 import {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type FieldIssue, ValidationError } from './errors';
 
 type Issue = z.core.$ZodIssue & { input?: unknown };

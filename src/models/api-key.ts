@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ObjectId } from 'mongodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CollectionSpec, collection } from '../core/db';
 import { NotFoundError, UnauthorizedError } from '../core/errors';
 import { parseInput } from '../core/validate';

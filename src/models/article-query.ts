@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../core/errors';
 import { ArticleStatus, text } from './article';
 

@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { STAMP_FIELDS, Stamps } from './base';
 import { Slug } from './slug';
 

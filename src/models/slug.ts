@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The longest slug stored, suffix included. */
 export const SLUG_MAX = 96;
