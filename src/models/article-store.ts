@@ -139,12 +139,16 @@ export async function createArticle(
         );
       }
 
-      // Read the highest suffix once; after that, step up one at a time,
-      // re-reading now and then in case many writers raced ahead.
+      // The usual clash is a second article with one title, so "-2" is
+      // tried blind (one extra round trip). After that the highest suffix
+      // is read, then stepped up, and read again now and then in case many
+      // writers raced ahead.
       suffix =
-        attempt % 10 === 1
-          ? Math.max(suffix, await highestSuffix(coll, base)) + 1
-          : suffix + 1;
+        attempt === 1
+          ? 2
+          : attempt % 10 === 2
+            ? Math.max(suffix, await highestSuffix(coll, base)) + 1
+            : suffix + 1;
       doc.slug = withSuffix(base, suffix);
       doc._id = new ObjectId();
     }
