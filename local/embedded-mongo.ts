@@ -5,6 +5,7 @@ import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { loadSettings, type Settings } from '../src/core/config';
 
 /** Which server a test run or the local server ended up on. */
 export type MongoKind = 'external' | 'mongod' | 'ferretdb';
@@ -34,15 +35,15 @@ const PROBE_TIMEOUT_MS = 3_000;
 export async function startMongo(
   log: Log = console.log
 ): Promise<RunningMongo> {
-  const given = process.env.MONGODB_URI?.trim();
+  const given = configuredUri();
   const wanted = process.env.EMBEDDED_MONGO?.trim();
 
   if (given) {
-    log('database: using MONGODB_URI');
+    log(`database: using ${given.variable}`);
     return {
       kind: 'external',
-      uri: given,
-      description: 'the server at MONGODB_URI',
+      uri: given.uri,
+      description: `the server at ${given.variable}`,
       stop: async () => {},
     };
   }
@@ -60,6 +61,24 @@ export async function startMongo(
   }
 
   return startFerret(log);
+}
+
+/**
+ * The URI the configuration names, if any: MONGODB_URI, its DEV_ or PRD_
+ * copy, or the MONGO_* parts. Anything else means "start one here".
+ */
+function configuredUri(): { uri: string; variable: string } | undefined {
+  let config: Settings;
+
+  try {
+    config = loadSettings();
+  } catch {
+    return undefined;
+  }
+
+  return config.mongo.kind === 'uri'
+    ? { uri: config.mongo.uri, variable: config.mongo.variable }
+    : undefined;
 }
 
 async function tryMongod(log: Log): Promise<RunningMongo | undefined> {
