@@ -237,7 +237,15 @@ export class BlogApiStack extends Stack {
         POWERTOOLS_SERVICE_NAME: 'blog-api',
         POWERTOOLS_LOG_LEVEL: config.stage === 'prd' ? 'INFO' : 'DEBUG',
         NODE_OPTIONS: '--enable-source-maps',
-        ...(needsDb ? { MONGODB_URI_SECRET_ID: this.secret.secretArn } : {}),
+        ...(needsDb
+          ? {
+              MONGODB_URI_SECRET_ID: this.secret.secretArn,
+              // Empty on AWS, where the secret is read. It is declared so
+              // that `sam local invoke --env-vars` may set a local URI:
+              // SAM only passes variables the template declares.
+              MONGODB_URI: '',
+            }
+          : {}),
       },
     });
 

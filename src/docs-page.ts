@@ -68,10 +68,13 @@ th { font-size: .85rem; color: var(--muted); font-weight: 600; }
 td:first-child { white-space: nowrap; }
 .version, .muted { color: var(--muted); }
 .version { font-size: 1rem; font-weight: 400; }
-.toc ul { list-style: none; padding: 0; margin: 0 0 1rem; }
-.toc li { margin: .2rem 0; }
-.toc a { text-decoration: none; color: inherit; }
-.toc a:hover .summary, .toc a:focus .summary { text-decoration: underline; }
+.toc ul, #authentication ul { list-style: none; padding: 0; margin: 0 0 1rem; }
+.toc li, #authentication li { margin: .2rem 0; }
+.toc a, #authentication li a { text-decoration: none; color: inherit; }
+.toc a:hover .summary, .toc a:focus .summary,
+#authentication li a:hover .summary, #authentication li a:focus .summary {
+  text-decoration: underline;
+}
 .operation {
   border: 1px solid var(--line); border-radius: 8px;
   padding: 1.25rem 1.25rem .5rem; margin: 1.25rem 0;
@@ -98,6 +101,13 @@ td:first-child { white-space: nowrap; }
 .status-client { color: var(--patch); }
 .status-server { color: var(--delete); }
 .required { color: var(--delete); font-size: .8rem; }
+@media (max-width: 44rem) {
+  .page { padding: 1.25rem .75rem 3rem; }
+  .operation { padding: 1rem .75rem .25rem; }
+  /* Wide tables scroll sideways; the prose column keeps a readable width. */
+  table { display: block; overflow-x: auto; }
+  td:last-child { min-width: 16rem; }
+}
 `;
 
 const ENTITIES: Readonly<Record<string, string>> = {

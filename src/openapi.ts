@@ -282,6 +282,16 @@ outputs.add(ArticleList, { id: 'ArticleList' });
 outputs.add(CategoryList, { id: 'CategoryList' });
 outputs.add(Problem, { id: 'Problem' });
 
+/**
+ * What API Gateway answers by itself, before any function runs: a body over
+ * its size limit gets a 413 with this JSON, not a problem document. The
+ * local server does the same above the size it is willing to read.
+ */
+const GatewayMessage = z
+  .object({ message: z.string() })
+  .describe('An error answered by the API gateway itself.');
+outputs.add(GatewayMessage, { id: 'GatewayMessage' });
+
 type Io = 'input' | 'output';
 
 // zod writes the safe-integer range on every int; it is not a rule of this
@@ -527,7 +537,16 @@ function problemsOf(route: Route): Record<string, OpenApiResponse> {
   }
 
   if (route.body) {
-    out['413'] = problem(413, ['payload_too_large']);
+    const tooLarge = problem(413, ['payload_too_large']);
+
+    out['413'] = {
+      ...tooLarge,
+      description: `${tooLarge.description} Past the gateway's own limit, the gateway answers with a \`GatewayMessage\` instead.`,
+      content: {
+        ...tooLarge.content,
+        'application/json': { schema: schemaOf(GatewayMessage, 'output') },
+      },
+    };
     out['415'] = problem(415, ['unsupported_media_type']);
   }
 

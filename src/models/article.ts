@@ -57,21 +57,37 @@ export const READ_ONLY: Readonly<Record<string, string>> = {
 };
 
 /** What a client sends to create an article. */
-export const ArticleCreate = z.strictObject({
-  main_title: fields.main_title,
-  meta_title: fields.meta_title.default(null),
-  meta_description: fields.meta_description.default(null),
-  summary: fields.summary,
-  featured: fields.featured.default(false),
-  slug: Slug.optional(),
-  content: fields.content.default(''),
-  category: fields.category.default([]),
-  keywords: fields.keywords.default([]),
-  image: fields.image.default(null),
-  author: fields.author.default(DEFAULT_AUTHOR),
-  published: z.boolean().default(false),
-  published_at: z.iso.datetime({ offset: true }).optional(),
-});
+export const ArticleCreate = z
+  .strictObject({
+    main_title: fields.main_title,
+    meta_title: fields.meta_title.default(null),
+    meta_description: fields.meta_description.default(null),
+    summary: fields.summary,
+    featured: fields.featured.default(false),
+    slug: Slug.optional(),
+    content: fields.content.default(''),
+    category: fields.category.default([]),
+    keywords: fields.keywords.default([]),
+    image: fields.image.default(null),
+    author: fields.author.default(DEFAULT_AUTHOR),
+    published: z.boolean().default(false),
+    published_at: z.iso
+      .datetime({ offset: true })
+      .describe(
+        'Only with `published: true`; a later moment schedules the article.'
+      )
+      .optional(),
+  })
+  .meta({
+    // The rule createArticle enforces, stated in JSON Schema for clients and
+    // API test tools: `published_at` requires `published: true`.
+    dependentSchemas: {
+      published_at: {
+        properties: { published: { const: true } },
+        required: ['published'],
+      },
+    },
+  });
 export type ArticleCreate = z.infer<typeof ArticleCreate>;
 
 /** Fields PATCH refuses, with the reason shown to the client. */
