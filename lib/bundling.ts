@@ -2,9 +2,14 @@ import { join } from 'node:path';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 
-/** Packages replaced by a smaller module in lib/shims at bundling time. */
+/** Module paths esbuild must resolve differently from the default. */
 export const ALIASES: Readonly<Record<string, string>> = {
+  // Smaller stand-in for a package the driver uses: see the file.
   'whatwg-url': join(__dirname, 'shims', 'whatwg-url.ts'),
+  // bson ships an ES build (picked for our imports) and a CommonJS build
+  // (picked for the driver's require). Bundling both would duplicate it
+  // and make an ObjectId from the driver fail `instanceof` against ours.
+  bson: require.resolve('bson'),
 };
 
 /**

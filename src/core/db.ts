@@ -7,7 +7,7 @@ import {
   type MongoClientOptions,
 } from 'mongodb';
 import { checkUri, redact, type Settings, settings } from './config';
-import { ConfigError, ServiceUnavailableError } from './errors';
+import { ConfigError, isUnavailable, ServiceUnavailableError } from './errors';
 import { LogMessage, logger } from './logger';
 
 /**
@@ -271,21 +271,6 @@ function databaseName(uri: string, config: Settings): string {
 
 function hostsOf(uri: string): string {
   return /^[^/]*\/\/(?:[^@/]*@)?([^/?]*)/.exec(uri)?.[1] ?? 'unknown';
-}
-
-const UNAVAILABLE = new Set([
-  'MongoServerSelectionError',
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoTopologyClosedError',
-  'MongoNotConnectedError',
-  'MongoPoolClearedError',
-  'MongoOperationTimeoutError',
-]);
-
-/** Whether a driver error means the database cannot be reached. */
-export function isUnavailable(error: unknown): boolean {
-  return error instanceof Error && UNAVAILABLE.has(error.name);
 }
 
 /** Turns a connectivity error into a 503; other errors pass through. */

@@ -159,3 +159,20 @@ function describeIssues(errors: FieldIssue[]): string {
 
   return `${first.path || 'body'}: ${first.message}${more}`;
 }
+
+// Driver errors that mean the database is out of reach, by name, so this
+// module needs no import of the driver.
+const UNAVAILABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoTopologyClosedError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoOperationTimeoutError',
+]);
+
+/** Whether a driver error means the database cannot be reached. */
+export function isUnavailable(error: unknown): boolean {
+  return error instanceof Error && UNAVAILABLE.has(error.name);
+}

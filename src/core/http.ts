@@ -7,7 +7,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod';
-import { type Admin, verifyApiKey } from '../models/api-key';
+import type { Admin } from '../models/api-key';
 import {
   type OperationName,
   type Route,
@@ -75,6 +75,18 @@ export interface ApiResponse {
   text?: { contentType: string; value: string };
 }
 
+/** Checks an Authorization header and names the admin it proves. */
+export type KeyVerifier = (header: string) => Promise<Admin>;
+
+export interface OperationOptions {
+  /**
+   * Public routes that use the database accept an admin key for the admin
+   * view. The verifier is passed in rather than imported so that routes
+   * without a database (the docs) bundle no database code at all.
+   */
+  verifyKey?: KeyVerifier;
+}
+
 type Operation<N extends OperationName> = (
   request: ApiRequest<RouteOf<N>>
 ) => Promise<ApiResponse>;
@@ -95,13 +107,24 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  */
 export function operation<N extends OperationName>(
   name: N,
-  fn: Operation<N>
+  fn: Operation<N>,
+  options: OperationOptions = {}
 ): (event: ApiEvent, context: Context) => Promise<ApiResult> {
   const route: Route = routeOf(name);
   const key = routeKey(route);
 
+  if (
+    route.auth === 'public' &&
+    route.database !== false &&
+    !options.verifyKey
+  ) {
+    // Without a verifier a sent key would be ignored, and an admin would
+    // silently get the public view; refuse at cold start instead.
+    throw new Error(`operation ${name} reads admin keys: pass verifyKey`);
+  }
+
   const core = async (event: ApiEvent, context: Context) => {
-    const request = await prepare(route, event, context);
+    const request = await prepare(route, event, context, options);
     const response = await fn(request as ApiRequest<RouteOf<N>>);
 
     return finish(route, request, response);
@@ -143,12 +166,13 @@ function logDone(request: {
 async function prepare(
   route: Route,
   event: ApiEvent,
-  context: Context
+  context: Context,
+  options: OperationOptions
 ): Promise<ApiRequest<Route>> {
   const headers = normalizeHeaders(event.headers);
   // Who is asking comes first: an anonymous caller of an admin route learns
   // nothing about its input rules.
-  const admin = await authenticate(route, event, headers);
+  const admin = await authenticate(route, event, headers, options.verifyKey);
   const params = route.params
     ? parseInput(route.params, decodeParams(event.pathParameters), {
         source: 'path',
@@ -185,7 +209,8 @@ async function prepare(
 async function authenticate(
   route: Route,
   event: ApiEvent,
-  headers: Record<string, string>
+  headers: Record<string, string>,
+  verifyKey: KeyVerifier | undefined
 ): Promise<Admin | undefined> {
   if (route.auth === 'admin') {
     const decided = event.requestContext?.authorizer?.lambda;
@@ -197,11 +222,11 @@ async function authenticate(
     throw new UnauthorizedError(decided?.reason);
   }
 
-  if (route.database === false || headers.authorization === undefined) {
+  if (!verifyKey || headers.authorization === undefined) {
     return undefined;
   }
 
-  return verifyApiKey(headers.authorization);
+  return verifyKey(headers.authorization);
 }
 
 /** Lower-cases header names; API Gateway already joins repeated headers. */

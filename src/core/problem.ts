@@ -1,10 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { isUnavailable } from './db';
 import {
   ApiError,
   ConfigError,
   type FieldIssue,
+  isUnavailable,
   ServiceUnavailableError,
 } from './errors';
 import { LogMessage, logger } from './logger';

@@ -1,4 +1,4 @@
-import { ObjectId } from 'mongodb';
+import { ObjectId } from 'bson';
 import * as z from 'zod';
 import { ValidationError } from '../core/errors';
 import { ArticleStatus, text } from './article';

@@ -1,4 +1,4 @@
-import { ObjectId } from 'mongodb';
+import { ObjectId } from 'bson';
 import * as z from 'zod';
 import { STAMP_FIELDS, Stamps } from './base';
 import { Slug } from './slug';
