@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_BODY_BYTES, PUBLIC_MAX_AGE_SECONDS } from './core/http';
 import { Problem } from './core/problem';
 import {
@@ -289,7 +289,9 @@ outputs.add(Problem, { id: 'Problem' });
  */
 const GatewayMessage = z
   .object({ message: z.string() })
-  .describe('An error answered by the API gateway itself.');
+  .register(z.globalRegistry, {
+    description: 'An error answered by the API gateway itself.',
+  });
 outputs.add(GatewayMessage, { id: 'GatewayMessage' });
 
 type Io = 'input' | 'output';
@@ -323,7 +325,7 @@ function bare(schema: JsonSchema): JsonSchema {
   return rest;
 }
 
-function schemaOf(schema: z.ZodType, io: Io): JsonSchema {
+function schemaOf(schema: z.ZodMiniType, io: Io): JsonSchema {
   const registry = io === 'input' ? inputs : outputs;
   const id = registry.get(schema)?.id;
 
@@ -370,7 +372,7 @@ function securityOf(route: Route): SecurityRequirement[] {
 }
 
 function parametersOf(
-  shape: z.ZodObject,
+  shape: z.ZodMiniObject,
   where: 'path' | 'query'
 ): OpenApiParameter[] {
   const object = z.toJSONSchema(shape, options('input')) as JsonSchema;
@@ -564,7 +566,7 @@ function problemsOf(route: Route): Record<string, OpenApiResponse> {
   return out;
 }
 
-function requestBodyOf(route: Route, body: z.ZodType): OpenApiRequestBody {
+function requestBodyOf(route: Route, body: z.ZodMiniType): OpenApiRequestBody {
   const examples = EXAMPLES[route.operation as OperationName];
   const refused = Object.keys(route.readOnly ?? {}).map((f) => `\`${f}\``);
   const notes = [

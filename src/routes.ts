@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   ArticleCreate,
   ArticleUpdate,
@@ -30,9 +30,9 @@ export interface Route {
   summary: string;
   description?: string;
   tag: 'articles' | 'categories' | 'meta';
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: z.ZodMiniObject;
+  query?: z.ZodMiniObject;
+  body?: z.ZodMiniType;
   /** Body fields the server owns, with the reason given to a client. */
   readOnly?: Readonly<Record<string, string>>;
   /** Whether an empty body is accepted (and read as `{}`). */
@@ -40,7 +40,7 @@ export interface Route {
   /** The success status and what it returns. */
   success: {
     status: 200 | 201 | 204;
-    schema?: z.ZodType;
+    schema?: z.ZodMiniType;
     contentType?: string;
     description: string;
   };
@@ -59,22 +59,22 @@ export interface Route {
 const SlugParams = z.strictObject({ slug: Slug });
 
 /** A list item: the whole article but its content. */
-export const ArticleSummary = ArticleView.omit({ content: true });
+export const ArticleSummary = z.omit(ArticleView, { content: true });
 export type ArticleSummary = z.infer<typeof ArticleSummary>;
 
 export const ArticleList = z.object({
   data: z.array(ArticleSummary),
   meta: z.object({
-    limit: z.number().int().min(1).max(MAX_LIMIT),
-    next_cursor: z.string().nullable(),
-    total: z.number().int().nonnegative().optional(),
+    limit: z.int().check(z.minimum(1), z.maximum(MAX_LIMIT)),
+    next_cursor: z.nullable(z.string()),
+    total: z.optional(z.int().check(z.nonnegative())),
   }),
 });
 export type ArticleList = z.infer<typeof ArticleList>;
 
 export const CategoryList = z.object({
   data: z.array(
-    z.object({ name: z.string(), count: z.number().int().positive() })
+    z.object({ name: z.string(), count: z.int().check(z.positive()) })
   ),
 });
 export type CategoryList = z.infer<typeof CategoryList>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConfigError } from './errors';
 
 export type Stage = 'dev' | 'prd';
@@ -36,67 +36,81 @@ type Name = (typeof NAMES)[number];
 const URI_SHAPE =
   /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?[A-Za-z0-9.,:[\]-]+(?:\/.*)?$/;
 
+/** A whole number within bounds, as an environment variable spells it. */
+const wholeNumber = (min: number, max: number) => {
+  const rule = `must be a whole number from ${min} to ${max}`;
+
+  return z
+    .pipe(z.string().check(z.regex(/^\d{1,9}$/, rule)), z.transform(Number))
+    .check(z.refine((n) => n >= min && n <= max, rule));
+};
+
 const Raw = z
   .object({
-    MONGODB_URI: z
-      .string()
-      .regex(URI_SHAPE, 'must be mongodb:// or mongodb+srv:// and a host')
-      .optional(),
-    MONGODB_URI_SECRET_ID: z.string().min(1).optional(),
-    MONGO_SCHEME: z
-      .enum(['mongodb', 'mongodb+srv'], 'must be "mongodb" or "mongodb+srv"')
-      .default('mongodb'),
-    MONGO_HOST: z
-      .string()
-      .regex(/^[A-Za-z0-9.-]+$/, 'must be a host name without a port')
-      .optional(),
-    MONGO_PORT: z.coerce
-      .number('must be a whole number from 1 to 65535')
-      .int('must be a whole number from 1 to 65535')
-      .min(1, 'must be a whole number from 1 to 65535')
-      .max(65535, 'must be a whole number from 1 to 65535')
-      .optional(),
-    MONGO_USER: z.string().optional(),
-    MONGO_PASS: z.string().optional(),
-    MONGO_DB: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1 to 63 letters, digits, _ or -')
-      .optional(),
-    MONGO_MAX_POOL_SIZE: z.coerce
-      .number('must be a whole number from 1 to 100')
-      .int('must be a whole number from 1 to 100')
-      .min(1, 'must be a whole number from 1 to 100')
-      .max(100, 'must be a whole number from 1 to 100')
-      .optional(),
+    MONGODB_URI: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(URI_SHAPE, 'must be mongodb:// or mongodb+srv:// and a host')
+        )
+    ),
+    MONGODB_URI_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
+    MONGO_SCHEME: z._default(
+      z.enum(['mongodb', 'mongodb+srv'], 'must be "mongodb" or "mongodb+srv"'),
+      'mongodb'
+    ),
+    MONGO_HOST: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^[A-Za-z0-9.-]+$/, 'must be a host name without a port')
+        )
+    ),
+    MONGO_PORT: z.optional(wholeNumber(1, 65535)),
+    MONGO_USER: z.optional(z.string()),
+    MONGO_PASS: z.optional(z.string()),
+    MONGO_DB: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^[A-Za-z0-9_-]{1,63}$/,
+            'must be 1 to 63 letters, digits, _ or -'
+          )
+        )
+    ),
+    MONGO_MAX_POOL_SIZE: z.optional(wholeNumber(1, 100)),
   })
-  .superRefine((raw, ctx) => {
-    const hasWhole = raw.MONGODB_URI || raw.MONGODB_URI_SECRET_ID;
+  .check(
+    z.superRefine((raw, ctx) => {
+      const hasWhole = raw.MONGODB_URI || raw.MONGODB_URI_SECRET_ID;
 
-    if (!hasWhole && !raw.MONGO_HOST) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MONGODB_URI'],
-        message:
-          'is not set: set it, or MONGO_HOST and the other MONGO_* parts',
-      });
-    }
+      if (!hasWhole && !raw.MONGO_HOST) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MONGODB_URI'],
+          message:
+            'is not set: set it, or MONGO_HOST and the other MONGO_* parts',
+        });
+      }
 
-    if (raw.MONGO_PORT !== undefined && raw.MONGO_SCHEME === 'mongodb+srv') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MONGO_PORT'],
-        message: 'cannot be used with mongodb+srv',
-      });
-    }
+      if (raw.MONGO_PORT !== undefined && raw.MONGO_SCHEME === 'mongodb+srv') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MONGO_PORT'],
+          message: 'cannot be used with mongodb+srv',
+        });
+      }
 
-    if (Boolean(raw.MONGO_USER) !== Boolean(raw.MONGO_PASS)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [raw.MONGO_USER ? 'MONGO_PASS' : 'MONGO_USER'],
-        message: 'must be set together with the other',
-      });
-    }
-  });
+      if (Boolean(raw.MONGO_USER) !== Boolean(raw.MONGO_PASS)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [raw.MONGO_USER ? 'MONGO_PASS' : 'MONGO_USER'],
+          message: 'must be set together with the other',
+        });
+      }
+    })
+  );
 
 /**
  * Reads the settings from the environment. ENV_STATE (dev or prd) picks the

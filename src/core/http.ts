@@ -6,7 +6,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Admin } from '../models/api-key';
 import {
   type OperationName,
@@ -48,7 +48,7 @@ export type ApiResult = APIGatewayProxyStructuredResultV2 & {
   headers: Record<string, string>;
 };
 
-type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Out<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 type Field<R, K extends string> = R extends Record<K, infer S> ? Out<S> : never;
 
 /** A request after parsing and validation, typed by its route. */

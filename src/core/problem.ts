@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   ApiError,
   ConfigError,
@@ -13,16 +13,16 @@ import { LogMessage, logger } from './logger';
 export const Problem = z.object({
   type: z.string(),
   title: z.string(),
-  status: z.number().int(),
+  status: z.int(),
   detail: z.string(),
-  instance: z.string().optional(),
+  instance: z.optional(z.string()),
   code: z.string(),
-  request_id: z.string().optional(),
-  errors: z
-    .array(
+  request_id: z.optional(z.string()),
+  errors: z.optional(
+    z.array(
       z.object({ path: z.string(), rule: z.string(), message: z.string() })
     )
-    .optional(),
+  ),
 });
 export type Problem = z.infer<typeof Problem>;
 

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { type FieldIssue, ValidationError } from './errors';
 
 type Issue = z.core.$ZodIssue & { input?: unknown };
@@ -16,7 +16,7 @@ interface ParseOptions {
  * Parses input with a schema and throws a ValidationError that names every
  * invalid field and the rule it broke.
  */
-export function parseInput<S extends z.ZodType>(
+export function parseInput<S extends z.ZodMiniType>(
   schema: S,
   input: unknown,
   options: ParseOptions = {}

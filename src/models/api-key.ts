@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ObjectId } from 'mongodb';
-import * as z from 'zod';
+import { ObjectId } from 'bson';
+import * as z from 'zod/mini';
 import { type CollectionSpec, collection } from '../core/db';
 import { NotFoundError, UnauthorizedError } from '../core/errors';
 import { parseInput } from '../core/validate';
@@ -14,19 +14,23 @@ export const API_KEYS: CollectionSpec = {
 export const ApiKeyDocument = z.object({
   _id: z.instanceof(ObjectId),
   name: z.string(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   created_at: z.date(),
-  last_used_at: z.date().nullable(),
+  last_used_at: z.nullable(z.date()),
   revoked: z.boolean(),
 });
 export type ApiKeyDocument = z.infer<typeof ApiKeyDocument>;
 
+const ApiKeyListing = z.omit(ApiKeyDocument, { hash: true });
+
 export const ApiKeyName = z
   .string()
-  .trim()
-  .min(1)
-  .max(60)
-  .regex(/^[\w .@-]+$/, 'must be letters, digits, spaces or _ . @ -');
+  .check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(60),
+    z.regex(/^[\w .@-]+$/, 'must be letters, digits, spaces or _ . @ -')
+  );
 
 /** An admin identity that a valid key proves. */
 export interface Admin {
@@ -76,7 +80,7 @@ export async function listApiKeys(): Promise<Omit<ApiKeyDocument, 'hash'>[]> {
     .sort({ _id: -1 })
     .toArray();
 
-  return docs.map((doc) => ApiKeyDocument.omit({ hash: true }).parse(doc));
+  return docs.map((doc) => ApiKeyListing.parse(doc));
 }
 
 /** Revokes a key by id; a revoked key is refused from then on. */

@@ -1,5 +1,5 @@
 import { ObjectId } from 'bson';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../core/errors';
 import { ArticleStatus, text } from './article';
 
@@ -7,7 +7,10 @@ import { ArticleStatus, text } from './article';
 export const DEFAULT_LIMIT = 15;
 export const MAX_LIMIT = 100;
 
-const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const flag = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((value: 'true' | 'false') => value === 'true')
+);
 
 /**
  * A list position as `<published_at in ms>.<id>`, or `<id>` alone for an
@@ -23,21 +26,26 @@ const CURSOR_REFUSED = 'is not a cursor this API issued';
  * strings until parsed here; nothing is ever read as an object or operator.
  */
 export const ListQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(
-      /^(?:[1-9]\d?|100)$/,
-      `must be a whole number from 1 to ${MAX_LIMIT}`
+  limit: z.optional(
+    z.pipe(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^(?:[1-9]\d?|100)$/,
+            `must be a whole number from 1 to ${MAX_LIMIT}`
+          )
+        ),
+      z.transform(Number)
     )
-    .transform(Number)
-    .optional(),
-  cursor: z.string().regex(CURSOR_SHAPE, CURSOR_REFUSED).optional(),
-  category: text(40).optional(),
-  featured: flag.optional(),
-  author: text(80).optional(),
-  q: text(100).optional(),
-  status: ArticleStatus.optional(),
-  total: flag.optional(),
+  ),
+  cursor: z.optional(z.string().check(z.regex(CURSOR_SHAPE, CURSOR_REFUSED))),
+  category: z.optional(text(40)),
+  featured: z.optional(flag),
+  author: z.optional(text(80)),
+  q: z.optional(text(100)),
+  status: z.optional(ArticleStatus),
+  total: z.optional(flag),
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 

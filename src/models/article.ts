@@ -1,5 +1,5 @@
 import { ObjectId } from 'bson';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { STAMP_FIELDS, Stamps } from './base';
 import { Slug } from './slug';
 
@@ -15,9 +15,13 @@ const trim = (value: string) => value.trim();
 
 /** Required text: not blank, at most `max` characters. */
 export const text = (max: number) =>
-  z.string().max(max).regex(/\S/, 'must not be blank').transform(trim);
+  z.pipe(
+    z.string().check(z.maxLength(max), z.regex(/\S/, 'must not be blank')),
+    z.transform(trim)
+  );
 
-const optionalText = (max: number) => z.string().max(max).transform(trim);
+const optionalText = (max: number) =>
+  z.pipe(z.string().check(z.maxLength(max)), z.transform(trim));
 
 const Tag = text(40);
 
@@ -26,9 +30,11 @@ const unique = (items: string[]) => [...new Set(items)];
 export const ArticleImage = z.strictObject({
   url: z
     .string()
-    .max(2048)
-    .regex(/^https?:\/\/[^\s/?#@]+[^\s]*$/, 'must be an http(s) URL'),
-  alt: optionalText(250).default(''),
+    .check(
+      z.maxLength(2048),
+      z.regex(/^https?:\/\/[^\s/?#@]+[^\s]*$/, 'must be an http(s) URL')
+    ),
+  alt: z._default(optionalText(250), ''),
 });
 export type ArticleImage = z.infer<typeof ArticleImage>;
 
@@ -38,14 +44,14 @@ export type ArticleImage = z.infer<typeof ArticleImage>;
  */
 const fields = {
   main_title: text(85),
-  meta_title: optionalText(65).nullable(),
-  meta_description: optionalText(155).nullable(),
+  meta_title: z.nullable(optionalText(65)),
+  meta_description: z.nullable(optionalText(155)),
   summary: text(500),
   featured: z.boolean(),
-  content: z.string().max(200_000),
-  category: z.array(Tag).max(10).transform(unique),
-  keywords: z.array(Tag).max(20).transform(unique),
-  image: ArticleImage.nullable(),
+  content: z.string().check(z.maxLength(200_000)),
+  category: z.pipe(z.array(Tag).check(z.maxLength(10)), z.transform(unique)),
+  keywords: z.pipe(z.array(Tag).check(z.maxLength(20)), z.transform(unique)),
+  image: z.nullable(ArticleImage),
   author: text(80),
 };
 
@@ -57,28 +63,30 @@ export const READ_ONLY: Readonly<Record<string, string>> = {
 };
 
 /** What a client sends to create an article. */
+const PublishedAt = z.iso.datetime({ offset: true });
+
 export const ArticleCreate = z
   .strictObject({
     main_title: fields.main_title,
-    meta_title: fields.meta_title.default(null),
-    meta_description: fields.meta_description.default(null),
+    meta_title: z._default(fields.meta_title, null),
+    meta_description: z._default(fields.meta_description, null),
     summary: fields.summary,
-    featured: fields.featured.default(false),
-    slug: Slug.optional(),
-    content: fields.content.default(''),
-    category: fields.category.default([]),
-    keywords: fields.keywords.default([]),
-    image: fields.image.default(null),
-    author: fields.author.default(DEFAULT_AUTHOR),
-    published: z.boolean().default(false),
-    published_at: z.iso
-      .datetime({ offset: true })
-      .describe(
-        'Only with `published: true`; a later moment schedules the article.'
-      )
-      .optional(),
+    featured: z._default(fields.featured, false),
+    slug: z.optional(Slug),
+    content: z._default(fields.content, ''),
+    category: z._default(fields.category, []),
+    keywords: z._default(fields.keywords, []),
+    image: z._default(fields.image, null),
+    author: z._default(fields.author, DEFAULT_AUTHOR),
+    published: z._default(z.boolean(), false),
+    published_at: z.optional(
+      z.iso.datetime({ offset: true }).register(z.globalRegistry, {
+        description:
+          'Only with `published: true`; a later moment schedules the article.',
+      })
+    ),
   })
-  .meta({
+  .register(z.globalRegistry, {
     // The rule createArticle enforces, stated in JSON Schema for clients and
     // API test tools: `published_at` requires `published: true`.
     dependentSchemas: {
@@ -100,22 +108,22 @@ export const UPDATE_READ_ONLY: Readonly<Record<string, string>> = {
 
 /** A partial update; it cannot touch the slug or any server-set field. */
 export const ArticleUpdate = z.strictObject({
-  main_title: fields.main_title.optional(),
-  meta_title: fields.meta_title.optional(),
-  meta_description: fields.meta_description.optional(),
-  summary: fields.summary.optional(),
-  featured: fields.featured.optional(),
-  content: fields.content.optional(),
-  category: fields.category.optional(),
-  keywords: fields.keywords.optional(),
-  image: fields.image.optional(),
-  author: fields.author.optional(),
+  main_title: z.optional(fields.main_title),
+  meta_title: z.optional(fields.meta_title),
+  meta_description: z.optional(fields.meta_description),
+  summary: z.optional(fields.summary),
+  featured: z.optional(fields.featured),
+  content: z.optional(fields.content),
+  category: z.optional(fields.category),
+  keywords: z.optional(fields.keywords),
+  image: z.optional(fields.image),
+  author: z.optional(fields.author),
 });
 export type ArticleUpdate = z.infer<typeof ArticleUpdate>;
 
 /** The body of POST /articles/{slug}/publish; empty means "now". */
 export const PublishRequest = z.strictObject({
-  published_at: z.iso.datetime({ offset: true }).optional(),
+  published_at: z.optional(PublishedAt),
 });
 export type PublishRequest = z.infer<typeof PublishRequest>;
 
@@ -124,18 +132,18 @@ export const ArticleDocument = z.object({
   _id: z.instanceof(ObjectId),
   slug: Slug,
   main_title: z.string(),
-  meta_title: z.string().nullable(),
-  meta_description: z.string().nullable(),
+  meta_title: z.nullable(z.string()),
+  meta_description: z.nullable(z.string()),
   summary: z.string(),
   featured: z.boolean(),
   content: z.string(),
   category: z.array(z.string()),
   keywords: z.array(z.string()),
-  image: z.object({ url: z.string(), alt: z.string() }).nullable(),
+  image: z.nullable(z.object({ url: z.string(), alt: z.string() })),
   author: z.string(),
-  est_read_time: z.number().int().nonnegative(),
+  est_read_time: z.int().check(z.nonnegative()),
   published: z.boolean(),
-  published_at: z.date().nullable(),
+  published_at: z.nullable(z.date()),
   ...Stamps.shape,
 });
 export type ArticleDocument = z.infer<typeof ArticleDocument>;
@@ -148,22 +156,22 @@ export const ArticleView = z.object({
   id: z.string(),
   slug: z.string(),
   main_title: z.string(),
-  meta_title: z.string().nullable(),
-  meta_description: z.string().nullable(),
+  meta_title: z.nullable(z.string()),
+  meta_description: z.nullable(z.string()),
   summary: z.string(),
   content: z.string(),
   featured: z.boolean(),
   category: z.array(z.string()),
   keywords: z.array(z.string()),
-  image: z.object({ url: z.string(), alt: z.string() }).nullable(),
+  image: z.nullable(z.object({ url: z.string(), alt: z.string() })),
   author: z.string(),
-  est_read_time: z.number().int(),
+  est_read_time: z.int(),
   published: z.boolean(),
-  published_at: z.iso.datetime().nullable(),
+  published_at: z.nullable(z.iso.datetime()),
   status: ArticleStatus,
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
-  version: z.number().int(),
+  version: z.int(),
 });
 export type ArticleView = z.infer<typeof ArticleView>;
 

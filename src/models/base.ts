@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Fields the data layer keeps on every stored document. Clients never set
@@ -8,7 +8,7 @@ import * as z from 'zod';
 export const Stamps = z.object({
   created_at: z.date(),
   updated_at: z.date(),
-  version: z.number().int().positive(),
+  version: z.int().check(z.positive()),
 });
 export type Stamps = z.infer<typeof Stamps>;
 

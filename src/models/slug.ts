@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The longest slug stored, suffix included. */
 export const SLUG_MAX = 96;
@@ -8,8 +8,10 @@ const SLUG_SHAPE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** A slug as clients may give it: lowercase ASCII words joined by "-". */
 export const Slug = z
   .string()
-  .max(SLUG_MAX)
-  .regex(SLUG_SHAPE, 'must be lowercase letters and digits joined by "-"');
+  .check(
+    z.maxLength(SLUG_MAX),
+    z.regex(SLUG_SHAPE, 'must be lowercase letters and digits joined by "-"')
+  );
 export type Slug = z.infer<typeof Slug>;
 
 // Letters that Unicode does not decompose into an ASCII base letter.
