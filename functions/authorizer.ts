@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayRequestAuthorizerEventV2,
@@ -6,7 +5,7 @@ import type {
 } from 'aws-lambda';
 import { UnauthorizedError } from '../src/core/errors';
 import type { AuthorizerContext } from '../src/core/http';
-import { LogMessage, logger } from '../src/core/logger';
+import { LogMessage, logContext, logger } from '../src/core/logger';
 import { verifyApiKey } from '../src/models/api-key';
 
 export type AuthorizerResult =
@@ -45,6 +44,4 @@ export async function authorize(
   }
 }
 
-export const handler = middy(authorize).use(
-  injectLambdaContext(logger, { resetKeys: true })
-);
+export const handler = middy(authorize).use(logContext());

@@ -234,8 +234,7 @@ export class BlogApiStack extends Stack {
       bundling: BUNDLING,
       environment: {
         ENV_STATE: config.stage,
-        POWERTOOLS_SERVICE_NAME: 'blog-api',
-        POWERTOOLS_LOG_LEVEL: config.stage === 'prd' ? 'INFO' : 'DEBUG',
+        LOG_LEVEL: config.stage === 'prd' ? 'INFO' : 'DEBUG',
         NODE_OPTIONS: '--enable-source-maps',
         ...(needsDb
           ? {

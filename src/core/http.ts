@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2,
@@ -22,7 +21,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors';
-import { logger } from './logger';
+import { LogMessage, logContext, logger } from './logger';
 import { toProblem } from './problem';
 import { parseInput } from './validate';
 
@@ -131,7 +130,7 @@ export function operation<N extends OperationName>(
   };
 
   return middy<ApiEvent, ApiResult>(core)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logContext())
     .use({
       before: (request) => {
         logger.appendKeys({ route: key });
@@ -157,7 +156,7 @@ function logDone(request: {
 }): void {
   const started = Number(request.internal.startedAt ?? Date.now());
 
-  logger.info('request done', {
+  logger.info(LogMessage.requestDone, {
     status: request.response?.statusCode,
     duration_ms: Date.now() - started,
   });

@@ -64,7 +64,7 @@ function invokeBundle(bundle: Bundle, eventName: string): Promise<any> {
         ENV_STATE: 'dev',
         MONGO_DB: database,
         MONGODB_URI_SECRET_ID: '',
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        LOG_LEVEL: 'SILENT',
         NODE_OPTIONS: '--enable-source-maps',
       },
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
