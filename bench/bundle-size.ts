@@ -227,7 +227,6 @@ function driverBreakdown(built: Built): { name: string; bytes: number }[] {
  */
 async function vary(entry: string, stackBytes: number): Promise<Variation[]> {
   const stack = stackBuildOptions();
-  const { mainFields: _mainFields, ...defaultFields } = stack;
   const aliases = Object.keys(stack.alias ?? {});
   const variants = [
     { label: 'stack options (as deployed)', options: stack },
@@ -235,7 +234,6 @@ async function vary(entry: string, stackBytes: number): Promise<Variation[]> {
       label: `without the ${name} alias`,
       options: { ...stack, alias: withoutKey(stack.alias ?? {}, name) },
     })),
-    { label: 'without mainFields module,main', options: defaultFields },
     {
       label: 'plus legalComments none',
       options: { ...stack, legalComments: 'none' as const },
@@ -328,7 +326,7 @@ function details(
       stackBuildOptions().alias ?? {}
     )
       .map((name) => `\`${name}\``)
-      .join(', ')}) and \`mainFields: module,main\`, and keeps the rest.`,
+      .join(', ')}) and keeps the rest.`,
     '',
     ...table(
       ['function', 'bundle', 'baseline', 'ratio', 'forbidden', 'goal'],

@@ -235,7 +235,6 @@ export class BlogApiStack extends Stack {
       environment: {
         ENV_STATE: config.stage,
         LOG_LEVEL: config.stage === 'prd' ? 'INFO' : 'DEBUG',
-        NODE_OPTIONS: '--enable-source-maps',
         ...(needsDb
           ? {
               MONGODB_URI_SECRET_ID: this.secret.secretArn,

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 
@@ -8,8 +8,9 @@ export const ALIASES: Readonly<Record<string, string>> = {
   'whatwg-url': join(__dirname, 'shims', 'whatwg-url.ts'),
   // bson ships an ES build (picked for our imports) and a CommonJS build
   // (picked for the driver's require). Bundling both would duplicate it
-  // and make an ObjectId from the driver fail `instanceof` against ours.
-  bson: require.resolve('bson'),
+  // and make an ObjectId from the driver fail `instanceof` against ours, so
+  // both go to the ES build for Node, which esbuild can also tree-shake.
+  bson: join(dirname(require.resolve('bson')), 'bson.node.mjs'),
 };
 
 /**
@@ -41,8 +42,6 @@ export const BUNDLING: BundlingOptions = {
   keepNames: false,
   metafile: true,
   externalModules: EXTERNAL_MODULES,
-  // Prefer ES module entry points, which esbuild can tree-shake.
-  mainFields: ['module', 'main'],
   esbuildArgs: Object.fromEntries(
     Object.entries(ALIASES).map(([name, path]) => [`--alias:${name}`, path])
   ),

@@ -19,9 +19,20 @@ const (
 	maxMessageLen = 48 * 1000 * 1000
 )
 
+// Commands that change documents. FerretDB 1.x runs each as a read then a
+// write, so they take turns; reads and heartbeats run side by side.
+var writeCommands = map[string]bool{
+	"insert":        true,
+	"update":        true,
+	"delete":        true,
+	"findAndModify": true,
+	"findandmodify": true,
+}
+
 // proxy accepts MongoDB wire-protocol clients on TCP and forwards their
-// messages to FerretDB over a Unix socket, one command at a time across all
-// clients: the lock is held from a request until its reply is read.
+// messages to FerretDB over a Unix socket. Write commands run one at a time
+// across all clients: the lock is held from such a request until its reply
+// is read.
 type proxy struct {
 	listener net.Listener
 	backend  string
@@ -77,8 +88,10 @@ func (p *proxy) relay(client net.Conn) {
 // exchange sends one request and copies its replies back while holding the
 // turn, so that no other client's command runs in between.
 func (p *proxy) exchange(request []byte, server, client net.Conn) error {
-	p.turn.Lock()
-	defer p.turn.Unlock()
+	if writeCommands[commandName(request)] {
+		p.turn.Lock()
+		defer p.turn.Unlock()
+	}
 
 	if _, err := server.Write(request); err != nil {
 		return err
@@ -153,4 +166,29 @@ func expectsNoReply(message []byte) bool {
 	flags := binary.LittleEndian.Uint32(message[headerLen : headerLen+4])
 
 	return flags&moreToCome != 0
+}
+
+// commandName reads the first key of an OP_MSG body document, which MongoDB
+// defines as the command name. Anything else yields "".
+func commandName(message []byte) string {
+	// Header, flag bits, then section kind 0 and its document.
+	start := headerLen + 4
+	if len(message) < start+6 || binary.LittleEndian.Uint32(message[12:16]) != opMsg {
+		return ""
+	}
+
+	if message[start] != 0 {
+		return ""
+	}
+
+	// Skip the kind byte, the document length and the element's type byte.
+	key := message[start+1+4+1:]
+
+	for i, b := range key {
+		if b == 0 {
+			return string(key[:i])
+		}
+	}
+
+	return ""
 }

@@ -40,7 +40,10 @@ interface Connection {
 
 let connecting: Promise<Connection> | undefined;
 let extraOptions: MongoClientOptions = {};
-const ensured = new Map<string, Promise<void>>();
+const ensured = new Map<
+  string,
+  { db: Db; coll: Collection<Document>; indexes: Promise<void> }
+>();
 
 /**
  * Overrides driver options before the first connect; the local server and
@@ -107,18 +110,22 @@ export async function collection<T extends Document>(
   spec: CollectionSpec
 ): Promise<Collection<T>> {
   const db = await getDb();
-  const coll = db.collection<T>(spec.name);
   let ready = ensured.get(spec.name);
 
-  if (!ready) {
-    ready = ensureIndexes(coll, spec);
+  if (!ready || ready.db !== db) {
+    // The driver resolves options for every Collection object it makes, so
+    // one is made per database handle and kept.
+    const coll = db.collection(spec.name);
+    const indexes = ensureIndexes(coll, spec);
+
+    ready = { db, coll, indexes };
     ensured.set(spec.name, ready);
-    ready.catch(() => ensured.delete(spec.name));
+    indexes.catch(() => ensured.delete(spec.name));
   }
 
-  await ready;
+  await ready.indexes;
 
-  return coll;
+  return ready.coll as unknown as Collection<T>;
 }
 
 /**

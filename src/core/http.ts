@@ -156,7 +156,7 @@ function logDone(request: {
 }): void {
   const started = Number(request.internal.startedAt ?? Date.now());
 
-  logger.info(LogMessage.requestDone, {
+  logger.debug(LogMessage.requestDone, {
     status: request.response?.statusCode,
     duration_ms: Date.now() - started,
   });

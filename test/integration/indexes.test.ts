@@ -1,5 +1,6 @@
 import type { Document } from 'mongodb';
 import { closeDb, getDb } from '../../src/core/db';
+import type { ArticleDocument } from '../../src/models/article';
 import { ARTICLES, visibleAt } from '../../src/models/article-store';
 import { clearDatabase, published } from '../support/articles';
 
@@ -14,7 +15,8 @@ beforeAll(async () => {
 
 afterAll(closeDb);
 
-const articles = async () => (await getDb()).collection(ARTICLES.name);
+const articles = async () =>
+  (await getDb()).collection<ArticleDocument>(ARTICLES.name);
 
 /** Every stage of a MongoDB query plan, depth first. */
 function stages(plan: Document | undefined): Document[] {
