@@ -174,7 +174,7 @@ function report(
     return {
       ...(serialised
         ? {
-            note: `FerretDB's wrapper answers one command at a time, so both servers queue on the database: the bare server's ${run.bare.rps.toFixed(0)} req/s (p50 ${run.bare.p50Ms} ms at ${CONNECTIONS} connections) is roughly the database's pace, and the ratio shows what the API's own work costs beside that queue, not its capacity on a faster server.`,
+            note: `Both servers share one FerretDB on the same 2 cores, so the bare server's ${run.bare.rps.toFixed(0)} req/s (p50 ${run.bare.p50Ms} ms at ${CONNECTIONS} connections) is roughly the database's pace here; the ratio shows what the API's own work costs beside it, not its capacity on a faster server.`,
           }
         : {}),
       name: `7. Throughput, ${label}`,
