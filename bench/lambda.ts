@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { type Db, MongoClient, type MongoClientOptions } from 'mongodb';
-import { lambdaContext, matchRoute, toEvent } from '../local/apigw';
+import { eventForOperation, lambdaContext } from '../local/apigw';
 import { resetSettings } from '../src/core/config';
 import {
   closeDb,
@@ -106,37 +106,22 @@ export function requestFor(
   name: OperationName,
   call: Call = {}
 ): { event: ApiEvent; context: Context } {
-  const route = routeOf(name);
-  const path = route.path.replace(/\{(\w+)\}/g, (_, key: string) =>
-    encodeURIComponent(call.params?.[key] ?? '')
-  );
-  const found = matchRoute(route.method, path);
-
-  if (found.kind !== 'route') {
-    throw new Error(`no route for ${route.method} ${path}`);
-  }
-
-  const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-  const event = toEvent(
-    {
-      method: route.method,
-      url: call.query ? `${path}?${call.query}` : path,
-      headers: {
-        host: '127.0.0.1',
-        'user-agent': 'blog-api-bench',
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(call.headers ?? {}),
-      },
-      body,
+  const event = eventForOperation(name, {
+    ...(call.params ? { params: call.params } : {}),
+    ...(call.query ? { query: call.query } : {}),
+    ...(call.body === undefined ? {} : { body: call.body }),
+    headers: {
+      host: '127.0.0.1',
+      'user-agent': 'blog-api-bench',
+      accept: 'application/json',
+      ...(call.headers ?? {}),
     },
-    found.match,
-    call.admin ? ADMIN_VERDICT : undefined
-  );
+    ...(call.admin ? { authorizer: ADMIN_VERDICT } : {}),
+  });
 
   return {
     event,
-    context: lambdaContext(found.match.route, event.requestContext.requestId),
+    context: lambdaContext(routeOf(name), event.requestContext.requestId),
   };
 }
 

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { ApiEvent, AuthorizerContext } from '../src/core/http';
-import { type Route, routeKey, routes } from '../src/routes';
+import {
+  type OperationName,
+  type Route,
+  routeKey,
+  routeOf,
+  routes,
+} from '../src/routes';
 
 /** A route matched by method and path, with its path parameters. */
 export interface Match {
@@ -168,4 +174,58 @@ export function lambdaContext(route: Route, requestId: string): Context {
     fail: () => {},
     succeed: () => {},
   };
+}
+
+/** What a caller sends to one operation of the route table. */
+export interface OperationCall {
+  params?: Record<string, string>;
+  query?: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON, with its content type unless headers name another. */
+  body?: unknown;
+  /** Sent as it is, for malformed input. */
+  rawBody?: string;
+  /** The verdict an authorizer would have attached. */
+  authorizer?: AuthorizerContext;
+}
+
+/**
+ * The event API Gateway would send for a call to an operation, built the
+ * way the local server builds it; tests, benchmarks and sample events use
+ * it so that all of them see the same shape.
+ */
+export function eventForOperation(
+  name: OperationName,
+  call: OperationCall = {}
+): ApiEvent {
+  const route = routeOf(name);
+  const path = route.path.replace(/\{(\w+)\}/g, (_, key: string) =>
+    encodeURIComponent(call.params?.[key] ?? '')
+  );
+  const found = matchRoute(route.method, path);
+
+  if (found.kind !== 'route') {
+    throw new Error(`no route for ${route.method} ${path}`);
+  }
+
+  const body =
+    call.rawBody ??
+    (call.body === undefined ? undefined : JSON.stringify(call.body));
+  const headers = {
+    ...(body !== undefined && call.rawBody === undefined
+      ? { 'content-type': 'application/json' }
+      : {}),
+    ...(call.headers ?? {}),
+  };
+
+  return toEvent(
+    {
+      method: route.method,
+      url: call.query ? `${path}?${call.query}` : path,
+      headers,
+      body,
+    },
+    found.match,
+    call.authorizer
+  );
 }
