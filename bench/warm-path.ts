@@ -126,7 +126,7 @@ async function measure(
         ...(met
           ? {}
           : {
-              why: `The handler adds ${ms(handlerStats.p50 - driverStats.p50)} at the median to a query that takes ${ms(driverStats.p50)} here. Measured beside it in the same loop: the data layer (findArticle: collection lookup and ArticleDocument.parse) adds ${ms(dataStats.p50 - driverStats.p50)}, and the middy wrapper around it (path validation, logger context, toView, JSON body, headers) ${ms(handlerStats.p50 - dataStats.p50)}. This is CPU time per request, so it does not shrink with a faster database; with a farther one (Atlas over the network) the same cost is a smaller share.`,
+              why: `The handler adds ${ms(handlerStats.p50 - driverStats.p50)} at the median to a query that takes ${ms(driverStats.p50)} here. Measured beside it in the same loop: the data layer (findArticle: collection lookup and ArticleDocument.parse) adds ${ms(dataStats.p50 - driverStats.p50)}, and the middy wrapper around it (path validation, logger context, toView, JSON body, headers) ${ms(handlerStats.p50 - dataStats.p50)}. Both parts are work in this process between the driver's answer and the response, so they weigh more on this 2-core machine, where the database shares the cores. Tried: one Collection object per container instead of one per request, and the per-request log line moved to DEBUG. With a farther database (Atlas over the network, several milliseconds) the same cost is a far smaller share.`,
             }),
       },
     ],

@@ -56,7 +56,9 @@ export async function createApiKey(
   name: string,
   now = new Date()
 ): Promise<{ key: string; doc: ApiKeyDocument }> {
-  const validName = parseInput(ApiKeyName, name, { source: 'body' });
+  const { name: validName } = parseInput(z.object({ name: ApiKeyName }), {
+    name,
+  });
   const id = new ObjectId();
   const secret = randomBytes(32).toString('base64url');
   const doc: ApiKeyDocument = {
